@@ -1,0 +1,253 @@
+# hotpath - the one entry point. `make help` lists what it can do.
+#
+# Settings: give them on the command line, e.g. `make test O=0 SAN=address,undefined`
+#   CC=cc          the C compiler (gcc or clang)
+#   O=2            optimisation level
+#   SAN=           sanitizers: address,undefined | thread | empty for none
+#   IMPL=phases    whose learner-edited files to build: phases (yours) | solutions
+#   V=1            print every command in full
+#   EX=4.5         the exercise for grade, bench, profile, hint, watch, run, load
+#   LEVEL=n        which hint (make hint)
+#   FORMAT=text    grade report: text | json | gradescope | junit
+#   OUTPUT=file    write the grade report there instead of the terminal
+#   SUBMISSION=dir grade the learner files found in dir (a submission, or a
+#                  folder of submissions, one per subfolder)
+#   BENCHFLAGS=    flags for the benchmark harness: '-bench Get -count 10'
+#   TOOL=perf      profiler for make profile: perf | callgrind | gperftools | massif | memcheck
+#   BENCH=regex    which benchmarks make profile runs
+#   OLD= NEW=      two benchmark outputs for make benchstat and make plot
+#
+# Every output goes under build/<IMPL>[-<SAN>]/, so builds of your files and
+# of the solutions, with and without sanitizers, never mix.
+
+.DEFAULT_GOAL := all
+.SUFFIXES:
+.DELETE_ON_ERROR:
+
+CC        ?= cc
+O         ?= 2
+SAN       ?=
+IMPL      ?= phases
+V         ?=
+BUILDROOT ?= build
+
+comma := ,
+B := $(BUILDROOT)/$(IMPL)$(if $(SAN),-$(subst $(comma),-,$(SAN)))
+
+# The overlay: a tree shaped like phases/ holding only learner-edited files.
+# When a file exists there it is compiled instead of the one in phases/.
+# IMPL=solutions uses solutions/; the grader points it at a submission.
+OVERLAY ?= $(if $(filter solutions,$(IMPL)),solutions)
+
+# -D_GNU_SOURCE: POSIX and GNU APIs (clock_gettime, open_memstream, pthreads)
+# next to strict C17. -MMD -MP: a .d file per object, so editing a header
+# rebuilds what includes it. -fno-omit-frame-pointer: perf, gperftools and
+# flame graphs walk the stack through frame pointers.
+CPPFLAGS := -D_GNU_SOURCE -MMD -MP -Ibench
+CFLAGS   := -std=c17 -O$(O) -g -fno-omit-frame-pointer -Wall -Wextra \
+            $(if $(SAN),-fsanitize=$(SAN) -fno-sanitize-recover=all)
+LDFLAGS  := $(if $(SAN),-fsanitize=$(SAN))
+LDLIBS   := -lpthread -lm
+
+ifeq ($(V),1)
+Q :=
+say := @true
+else
+Q := @
+say := @printf '  %-6s %s\n'
+endif
+
+# The packages the course needs, from Debian's archive.
+PACKAGES := gcc make pkg-config libcriterion-dev uthash-dev valgrind linux-perf \
+            google-perftools libgoogle-perftools-dev libmicrohttpd-dev \
+            libcjson-dev libjansson-dev zlib1g-dev wrk gnuplot-nox \
+            inotify-tools prometheus curl
+
+# --------------------------------------------------------------------------
+# Compiling. The first rule whose source exists wins: the overlay's copy of
+# a learner file, then phases/, then the course's own code (bench/, tools/).
+# -I$(dir) lets an overlay file include the headers next to the original.
+# --------------------------------------------------------------------------
+
+compile = $(CC) $(CPPFLAGS) $(EX_INCLUDES) $(CFLAGS) -c -o $@ $<
+
+ifneq ($(OVERLAY),)
+$(B)/%.o: $(OVERLAY)/%.c
+	@mkdir -p $(@D)
+	$(say) CC $<
+	$(Q)$(compile) -Iphases/$(dir $*)
+endif
+
+$(B)/%.o: phases/%.c
+	@mkdir -p $(@D)
+	$(say) CC $<
+	$(Q)$(compile)
+
+$(B)/%.o: %.c
+	@mkdir -p $(@D)
+	$(say) CC $<
+	$(Q)$(compile)
+
+link = $(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LDLIBS)
+
+# --------------------------------------------------------------------------
+# The harness and the course's tools
+# --------------------------------------------------------------------------
+
+HARNESS      := $(B)/bench/bench.o $(B)/bench/alloc_count.o
+BENCH_MAIN   := $(B)/bench/bench_main.o
+BENCH_LIBS   := -ljansson -ldl
+TEST_LIBS    := -lcriterion
+
+$(B)/bench/bench_test: $(B)/bench/bench_test.o $(HARNESS)
+	$(say) LINK $@
+	$(Q)$(link) $(BENCH_LIBS) $(TEST_LIBS)
+
+# --------------------------------------------------------------------------
+# Exercises. Every folder phases/<phase>/<exercise>/ holding an exercise.mk
+# is an exercise; exercise.mk sets only these variables:
+#   NEEDS  earlier exercises whose learner code this one links, as
+#          <phase>/<exercise> (4.6 writes into your 4.5 string builder)
+#   LIBS   extra libraries, e.g. -lcjson
+#   MAINS  .c files holding a main(): each becomes a program of that name
+# From the folder the rules below build, under $(B)/<phase>/<exercise>/:
+#   test   every *_test.c with the exercise's code, Criterion and alloc_count
+#   bench  every *_bench.c with the exercise's code and the harness
+#   one program per MAINS entry
+# --------------------------------------------------------------------------
+
+EXERCISES := $(patsubst phases/%/exercise.mk,%,$(wildcard phases/*/*/exercise.mk))
+
+# $(1) is the exercise, e.g. 04-performance/4.5-strbuf
+define exercise_rules
+NEEDS :=
+LIBS :=
+MAINS :=
+include phases/$(1)/exercise.mk
+$(1)_needs := $$(NEEDS)
+$(1)_libs := $$(LIBS)
+$(1)_mains := $$(addprefix $(B)/$(1)/,$$(basename $$(MAINS)))
+$(1)_code := $$(patsubst phases/%.c,$(B)/%.o,$$(filter-out %_test.c %_bench.c \
+	$$(addprefix phases/$(1)/,$$(MAINS)),$$(wildcard phases/$(1)/*.c)))
+$(1)_tests := $$(patsubst phases/%.c,$(B)/%.o,$$(wildcard phases/$(1)/*_test.c))
+$(1)_benches := $$(patsubst phases/%.c,$(B)/%.o,$$(wildcard phases/$(1)/*_bench.c))
+$(1)_link = $$($(1)_code) $$(foreach n,$$($(1)_needs),$$($$(n)_code))
+$(1)_bins := $$(if $$($(1)_tests),$(B)/$(1)/test) \
+	$$(if $$($(1)_benches),$(B)/$(1)/bench) $$($(1)_mains)
+
+$(B)/$(1)/%.o: EX_INCLUDES := -Iphases/$(1) $$(foreach n,$$(NEEDS),-Iphases/$$(n))
+
+$(B)/$(1)/test: $$($(1)_tests) $$($(1)_link) $(B)/bench/alloc_count.o
+	$$(say) LINK $$@
+	$$(Q)$$(link) $$($(1)_libs) $(TEST_LIBS)
+
+$(B)/$(1)/bench: $$($(1)_benches) $$($(1)_link) $(HARNESS) $(BENCH_MAIN)
+	$$(say) LINK $$@
+	$$(Q)$$(link) $$($(1)_libs) $(BENCH_LIBS)
+
+$$($(1)_mains): $(B)/$(1)/%: $(B)/$(1)/%.o $$($(1)_link)
+	$$(say) LINK $$@
+	$$(Q)$$(link) $$($(1)_libs)
+endef
+
+$(foreach e,$(EXERCISES),$(eval $(call exercise_rules,$(e))))
+
+ALL_BINS := $(foreach e,$(EXERCISES),$($(e)_bins))
+
+# EX=4.5 names the exercise whose folder starts with "4.5-".
+ex_dir = $(patsubst phases/%/exercise.mk,%,$(wildcard phases/*/$(EX)-*/exercise.mk))
+need_ex = $(if $(EX),$(if $(ex_dir),,$(error no exercise "$(EX)": see make list)),$(error say which exercise: EX=4.5))
+
+# --------------------------------------------------------------------------
+# Targets
+# --------------------------------------------------------------------------
+
+## all: build every exercise (yours, or IMPL=solutions) and the tools
+.PHONY: all
+all: $(ALL_BINS) $(B)/bench/bench_test
+
+## build: build one exercise: make build EX=4.5
+.PHONY: build
+build:
+	$(need_ex)
+	@$(MAKE) --no-print-directory $($(ex_dir)_bins)
+
+## bench: run an exercise's benchmarks: make bench EX=4.5 BENCHFLAGS='-count 10'
+.PHONY: bench
+bench:
+	$(need_ex)
+	@$(MAKE) --no-print-directory $(B)/$(ex_dir)/bench
+	$(B)/$(ex_dir)/bench -pkg $(ex_dir) $(BENCHFLAGS)
+
+# --------------------------------------------------------------------------
+# Grading (tools/grade). The grader is built once, without sanitizers, and
+# drives everything else through `make build` so there is one set of rules.
+# --------------------------------------------------------------------------
+
+FORMAT     ?= text
+OUTPUT     ?=
+SUBMISSION ?=
+LEVEL      ?=
+GRADE      := $(BUILDROOT)/tools/grade
+GRADE_SRCS := $(wildcard tools/grade/*.c)
+GRADE_OBJS := $(patsubst %.c,$(BUILDROOT)/tools/obj/%.o,$(GRADE_SRCS))
+
+$(BUILDROOT)/tools/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(say) CC $<
+	$(Q)$(CC) -D_GNU_SOURCE -MMD -MP -std=c17 -O2 -g -Wall -Wextra -c -o $@ $<
+
+$(GRADE): $(GRADE_OBJS)
+	$(say) LINK $@
+	$(Q)$(CC) -o $@ $^ -ljansson -lm
+
+grade_flags = $(if $(EX),--ex $(EX)) --impl $(IMPL) --format $(FORMAT) \
+	$(if $(OUTPUT),--output $(OUTPUT)) $(if $(SUBMISSION),--submission $(SUBMISSION))
+
+## grade: grade the exercises (EX=, IMPL=, SUBMISSION=, FORMAT=, OUTPUT=)
+.PHONY: grade
+grade: deps $(GRADE)
+	@$(GRADE) run $(grade_flags)
+
+## list: the exercises and where you stand on each
+.PHONY: list
+list: $(GRADE)
+	@$(GRADE) list --impl $(IMPL)
+
+## hint: the next hint for an exercise: make hint EX=4.5 [LEVEL=2]
+.PHONY: hint
+hint: $(GRADE)
+	$(need_ex)
+	@$(GRADE) hint --ex $(EX) $(if $(LEVEL),--level $(LEVEL))
+
+## watch: re-grade an exercise on every save: make watch EX=4.5
+.PHONY: watch
+watch: deps $(GRADE)
+	$(need_ex)
+	@tools/watch.sh $(GRADE) $(EX)
+
+## handout: a tarball of the course without solutions or mutants
+.PHONY: handout
+handout:
+	@tools/handout.sh $(BUILDROOT)
+
+-include $(GRADE_OBJS:.o=.d)
+
+## deps: install the Debian packages the course needs (apt-get)
+.PHONY: deps
+deps:
+	@tools/deps.sh $(PACKAGES)
+
+## clean: remove build/
+.PHONY: clean
+clean:
+	rm -rf $(BUILDROOT)
+
+## help: list the targets and settings
+.PHONY: help
+help:
+	@sed -n 's/^## //p' $(MAKEFILE_LIST) | column -t -s ':' | sed 's/^/  make /'
+	@echo
+	@sed -n '3,/^$$/p' Makefile | sed 's/^# \{0,1\}//'
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)
