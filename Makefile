@@ -42,9 +42,10 @@ OVERLAY ?= $(if $(filter solutions,$(IMPL)),solutions)
 # -D_GNU_SOURCE: POSIX and GNU APIs (clock_gettime, open_memstream, pthreads)
 # next to strict C17. -MMD -MP: a .d file per object, so editing a header
 # rebuilds what includes it. -fno-omit-frame-pointer: perf, gperftools and
-# flame graphs walk the stack through frame pointers.
+# flame graphs walk the stack through frame pointers. -gdwarf-4: valgrind
+# 3.19 cannot read the DWARF 5 that clang 14 writes by default.
 CPPFLAGS := -D_GNU_SOURCE -MMD -MP -Ibench
-CFLAGS   := -std=c17 -O$(O) -g -fno-omit-frame-pointer -Wall -Wextra \
+CFLAGS   := -std=c17 -O$(O) -g -gdwarf-4 -fno-omit-frame-pointer -Wall -Wextra \
             $(if $(SAN),-fsanitize=$(SAN) -fno-sanitize-recover=all)
 LDFLAGS  := $(if $(SAN),-fsanitize=$(SAN))
 LDLIBS   := -lpthread -lm
@@ -69,7 +70,7 @@ PACKAGES := gcc make pkg-config libcriterion-dev uthash-dev valgrind linux-perf 
 # -I$(dir) lets an overlay file include the headers next to the original.
 # --------------------------------------------------------------------------
 
-compile = $(CC) $(CPPFLAGS) $(EX_INCLUDES) $(CFLAGS) -c -o $@ $<
+compile = $(CC) $(CPPFLAGS) $(EX_INCLUDES) $(CFLAGS) $(EX_CFLAGS) -c -o $@ $<
 
 ifneq ($(OVERLAY),)
 $(B)/%.o: $(OVERLAY)/%.c
@@ -99,7 +100,13 @@ BENCH_MAIN   := $(B)/bench/bench_main.o
 BENCH_LIBS   := -ljansson -ldl
 TEST_LIBS    := -lcriterion
 
-$(B)/bench/bench_test: $(B)/bench/bench_test.o $(HARNESS)
+# The harness's own benchmarks (overhead, counter cost, barrier) and its
+# self-test, which runs the barrier benchmarks under callgrind.
+$(B)/bench/harness: $(B)/bench/harness_bench.o $(HARNESS) $(BENCH_MAIN)
+	$(say) LINK $@
+	$(Q)$(link) $(BENCH_LIBS)
+
+$(B)/bench/bench_test: $(B)/bench/bench_test.o $(HARNESS) | $(B)/bench/harness
 	$(say) LINK $@
 	$(Q)$(link) $(BENCH_LIBS) $(TEST_LIBS)
 
@@ -110,6 +117,7 @@ $(B)/bench/bench_test: $(B)/bench/bench_test.o $(HARNESS)
 #          <phase>/<exercise> (4.6 writes into your 4.5 string builder)
 #   LIBS   extra libraries, e.g. -lcjson
 #   MAINS  .c files holding a main(): each becomes a program of that name
+#   EXTRA_CFLAGS  flags for this exercise's own files (4.4: -fstack-usage)
 # From the folder the rules below build, under $(B)/<phase>/<exercise>/:
 #   test   every *_test.c with the exercise's code, Criterion and alloc_count
 #   bench  every *_bench.c with the exercise's code and the harness
@@ -123,6 +131,7 @@ define exercise_rules
 NEEDS :=
 LIBS :=
 MAINS :=
+EXTRA_CFLAGS :=
 include phases/$(1)/exercise.mk
 $(1)_needs := $$(NEEDS)
 $(1)_libs := $$(LIBS)
@@ -136,6 +145,7 @@ $(1)_bins := $$(if $$($(1)_tests),$(B)/$(1)/test) \
 	$$(if $$($(1)_benches),$(B)/$(1)/bench) $$($(1)_mains)
 
 $(B)/$(1)/%.o: EX_INCLUDES := -Iphases/$(1) $$(foreach n,$$(NEEDS),-Iphases/$$(n))
+$(B)/$(1)/%.o: EX_CFLAGS := $$(EXTRA_CFLAGS)
 
 $(B)/$(1)/test: $$($(1)_tests) $$($(1)_link) $(B)/bench/alloc_count.o
 	$$(say) LINK $$@
@@ -164,7 +174,7 @@ need_ex = $(if $(EX),$(if $(ex_dir),,$(error no exercise "$(EX)": see make list)
 
 ## all: build every exercise (yours, or IMPL=solutions) and the tools
 .PHONY: all
-all: $(ALL_BINS) $(B)/bench/bench_test
+all: $(ALL_BINS) $(B)/bench/bench_test $(B)/bench/harness
 
 ## build: build one exercise: make build EX=4.5
 .PHONY: build
@@ -232,6 +242,28 @@ handout:
 	@tools/handout.sh $(BUILDROOT)
 
 -include $(GRADE_OBJS:.o=.d)
+
+## run: start an exercise's program in the foreground: make run EX=4.7 [PORT=8080] [DEBUG_PORT=6060]
+.PHONY: run
+run:
+	$(need_ex)
+	@$(MAKE) --no-print-directory $($(ex_dir)_bins)
+	@test -x phases/$(ex_dir)/run.sh || { echo "exercise $(EX) has nothing to run"; exit 2; }
+	@$(if $(PORT),PORT=$(PORT)) $(if $(DEBUG_PORT),DEBUG_PORT=$(DEBUG_PORT)) \
+		phases/$(ex_dir)/run.sh $(B)/$(ex_dir)
+
+## load: put an exercise's server under load with wrk and print the figures: make load EX=4.7
+.PHONY: load
+load: deps
+	$(need_ex)
+	@$(MAKE) --no-print-directory $($(ex_dir)_bins)
+	@test -x phases/$(ex_dir)/load.sh || { echo "exercise $(EX) has no load test"; exit 2; }
+	@$(if $(PORT),PORT=$(PORT)) phases/$(ex_dir)/load.sh $(B)/$(ex_dir)
+
+## bench-harness: measure the harness itself (overhead, counter cost)
+.PHONY: bench-harness
+bench-harness: $(B)/bench/harness
+	$(B)/bench/harness -pkg bench $(BENCHFLAGS)
 
 ## deps: install the Debian packages the course needs (apt-get)
 .PHONY: deps
