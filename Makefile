@@ -6,6 +6,7 @@
 #   SAN=           sanitizers: address,undefined | thread | empty for none
 #   IMPL=phases    whose learner-edited files to build: phases (yours) | solutions
 #   V=1            print every command in full
+#   WERROR=1       turn warnings into errors (make test does)
 #   EX=4.5         the exercise for grade, bench, profile, hint, watch, run, load
 #   LEVEL=n        which hint (make hint)
 #   FORMAT=text    grade report: text | json | gradescope | junit
@@ -29,6 +30,7 @@ O         ?= 2
 SAN       ?=
 IMPL      ?= phases
 V         ?=
+WERROR    ?=
 BUILDROOT ?= build
 
 comma := ,
@@ -46,6 +48,7 @@ OVERLAY ?= $(if $(filter solutions,$(IMPL)),solutions)
 # 3.19 cannot read the DWARF 5 that clang 14 writes by default.
 CPPFLAGS := -D_GNU_SOURCE -MMD -MP -Ibench
 CFLAGS   := -std=c17 -O$(O) -g -gdwarf-4 -fno-omit-frame-pointer -Wall -Wextra \
+            $(if $(WERROR),-Werror) \
             $(if $(SAN),-fsanitize=$(SAN) -fno-sanitize-recover=all)
 LDFLAGS  := $(if $(SAN),-fsanitize=$(SAN))
 LDLIBS   := -lpthread -lm
@@ -264,6 +267,11 @@ load: deps
 .PHONY: bench-harness
 bench-harness: $(B)/bench/harness
 	$(B)/bench/harness -pkg bench $(BENCHFLAGS)
+
+## test: the course's own tests: tools work, solutions earn full marks, skeletons 0, mutants caught
+.PHONY: test
+test: deps
+	@tools/test.sh $(BUILDROOT)/test
 
 ## deps: install the Debian packages the course needs (apt-get)
 .PHONY: deps
