@@ -165,6 +165,24 @@ endef
 
 $(foreach e,$(EXERCISES),$(eval $(call exercise_rules,$(e))))
 
+# --------------------------------------------------------------------------
+# Demos: every phases/<phase>/demos/*.c is a lesson program. A *_bench.c demo
+# is a benchmark program (the harness supplies main); any other demo has its
+# own main() and may use the harness's barriers and alloc_count.h.
+# --------------------------------------------------------------------------
+
+DEMO_SRCS  := $(wildcard phases/*/demos/*.c)
+DEMO_BINS  := $(patsubst phases/%.c,$(B)/%,$(DEMO_SRCS))
+DEMO_LIBS  := -lcjson -ljansson -ldl
+
+$(filter %_bench,$(DEMO_BINS)): $(B)/%: $(B)/%.o $(HARNESS) $(BENCH_MAIN)
+	$(say) LINK $@
+	$(Q)$(link) $(DEMO_LIBS)
+
+$(filter-out %_bench,$(DEMO_BINS)): $(B)/%: $(B)/%.o $(HARNESS)
+	$(say) LINK $@
+	$(Q)$(link) $(DEMO_LIBS)
+
 ALL_BINS := $(foreach e,$(EXERCISES),$($(e)_bins))
 
 # EX=4.5 names the exercise whose folder starts with "4.5-".
@@ -177,7 +195,7 @@ need_ex = $(if $(EX),$(if $(ex_dir),,$(error no exercise "$(EX)": see make list)
 
 ## all: build every exercise (yours, or IMPL=solutions) and the tools
 .PHONY: all
-all: $(ALL_BINS) $(B)/bench/bench_test $(B)/bench/harness
+all: $(ALL_BINS) $(DEMO_BINS) $(B)/bench/bench_test $(B)/bench/harness
 
 ## build: build one exercise: make build EX=4.5
 .PHONY: build
@@ -201,23 +219,42 @@ FORMAT     ?= text
 OUTPUT     ?=
 SUBMISSION ?=
 LEVEL      ?=
+JOBS       ?=
 GRADE      := $(BUILDROOT)/tools/grade
 GRADE_SRCS := $(wildcard tools/grade/*.c)
 GRADE_OBJS := $(patsubst %.c,$(BUILDROOT)/tools/obj/%.o,$(GRADE_SRCS))
+# The grader's own unit tests (Criterion), kept out of GRADE_SRCS in
+# tools/grade/tests/ and linked with every grader object but main.o.
+GRADE_TEST      := $(BUILDROOT)/tools/grade_test
+GRADE_TEST_OBJS := $(patsubst %.c,$(BUILDROOT)/tools/obj/%.o,\
+	$(wildcard tools/grade/tests/*_test.c))
+# To check the grader itself: GRADE_CFLAGS='-O1 -g -fsanitize=address,undefined'
+# GRADE_LDFLAGS=-fsanitize=address,undefined BUILDROOT=build/grade-asan
+GRADE_CFLAGS  ?= -O2 -g -gdwarf-4
+GRADE_LDFLAGS ?=
 
 $(BUILDROOT)/tools/obj/%.o: %.c
 	@mkdir -p $(@D)
 	$(say) CC $<
-	$(Q)$(CC) -D_GNU_SOURCE -MMD -MP -std=c17 -O2 -g -Wall -Wextra -c -o $@ $<
+	$(Q)$(CC) -D_GNU_SOURCE -MMD -MP -std=c17 $(GRADE_CFLAGS) -Wall -Wextra \
+		-Itools/grade -c -o $@ $<
 
 $(GRADE): $(GRADE_OBJS)
 	$(say) LINK $@
-	$(Q)$(CC) -o $@ $^ -ljansson -lm
+	$(Q)$(CC) $(GRADE_LDFLAGS) -o $@ $^ -ljansson -lm
+
+$(GRADE_TEST): $(GRADE_TEST_OBJS) $(filter-out %/main.o,$(GRADE_OBJS))
+	$(say) LINK $@
+	$(Q)$(CC) $(GRADE_LDFLAGS) -o $@ $^ -lcriterion -ljansson -lm
+
+.PHONY: tools
+tools: $(GRADE) $(GRADE_TEST)
 
 grade_flags = $(if $(EX),--ex $(EX)) --impl $(IMPL) --format $(FORMAT) \
-	$(if $(OUTPUT),--output $(OUTPUT)) $(if $(SUBMISSION),--submission $(SUBMISSION))
+	$(if $(OUTPUT),--output $(OUTPUT)) $(if $(SUBMISSION),--submission $(SUBMISSION)) \
+	--buildroot $(BUILDROOT) --cc '$(CC)' $(if $(JOBS),-j $(JOBS))
 
-## grade: grade the exercises (EX=, IMPL=, SUBMISSION=, FORMAT=, OUTPUT=)
+## grade: grade the exercises (EX=, IMPL=, SUBMISSION=, FORMAT=, OUTPUT=, JOBS=)
 .PHONY: grade
 grade: deps $(GRADE)
 	@$(GRADE) run $(grade_flags)
@@ -225,25 +262,37 @@ grade: deps $(GRADE)
 ## list: the exercises and where you stand on each
 .PHONY: list
 list: $(GRADE)
-	@$(GRADE) list --impl $(IMPL)
+	@$(GRADE) list --impl $(IMPL) --buildroot $(BUILDROOT)
 
 ## hint: the next hint for an exercise: make hint EX=4.5 [LEVEL=2]
 .PHONY: hint
 hint: $(GRADE)
 	$(need_ex)
-	@$(GRADE) hint --ex $(EX) $(if $(LEVEL),--level $(LEVEL))
+	@$(GRADE) hint --ex $(EX) $(if $(LEVEL),--level $(LEVEL)) --buildroot $(BUILDROOT)
 
 ## watch: re-grade an exercise on every save: make watch EX=4.5
 .PHONY: watch
 watch: deps $(GRADE)
 	$(need_ex)
-	@tools/watch.sh $(GRADE) $(EX)
+	@tools/watch.sh $(GRADE) $(EX) $(IMPL) $(BUILDROOT)
 
 ## handout: a tarball of the course without solutions or mutants
 .PHONY: handout
 handout:
 	@tools/handout.sh $(BUILDROOT)
 
+## grade-test: the grader's unit tests (catalogue, bars, reports, submissions)
+.PHONY: grade-test
+grade-test: $(GRADE_TEST)
+	$(GRADE_TEST)
+
+## grade-selftest: solutions full marks, skeletons 0, mutants caught [EX=] [JOBS=]
+.PHONY: grade-selftest
+grade-selftest: deps $(GRADE)
+	@$(GRADE) selftest --buildroot $(BUILDROOT) $(if $(EX),--ex $(EX)) \
+		$(if $(JOBS),-j $(JOBS)) --cc '$(CC)'
+
+-include $(GRADE_TEST_OBJS:.o=.d)
 -include $(GRADE_OBJS:.o=.d)
 
 ## run: start an exercise's program in the foreground: make run EX=4.7 [PORT=8080] [DEBUG_PORT=6060]
@@ -272,6 +321,11 @@ bench-harness: $(B)/bench/harness
 .PHONY: test
 test: deps
 	@tools/test.sh $(BUILDROOT)/test
+
+## demos: build and run the lessons' demos, printing the figures the lessons quote
+.PHONY: demos
+demos: deps $(DEMO_BINS) $(BUILDROOT)/tools/benchcmp
+	@for d in phases/*/demos; do $$d/run.sh $(B)/$${d#phases/} $(BUILDROOT)/tools; done
 
 ## deps: install the Debian packages the course needs (apt-get)
 .PHONY: deps

@@ -234,9 +234,11 @@ int bench_procs(const struct bench *b);
 #define BENCH_KEEP_CONSTRAINT_ "+m,r"
 #endif
 
+/* __auto_type (gcc, clang) takes the value's type without const, so the
+ * barrier may "modify" a copy even of a const result. */
 #define bench_keep(x)                                                        \
 	do {                                                                 \
-		__typeof__(x) bench_keep_v_ = (x);                           \
+		__auto_type bench_keep_v_ = (x);                             \
 		__asm__ volatile("" : BENCH_KEEP_CONSTRAINT_(bench_keep_v_)  \
 				 : : "memory");                              \
 	} while (0)
