@@ -17,6 +17,8 @@
 #   TOOL=perf      profiler for make profile: perf | callgrind | gperftools | massif | memcheck
 #   BENCH=regex    which benchmarks make profile runs
 #   OLD= NEW=      two benchmark outputs for make benchstat and make plot
+#   UNIT=ns/op     the column make plot compares: ns/op, B/op, allocs/op, MB/s
+#   PLOT=path      make plot's output prefix (.png, .svg, .tsv)
 #
 # Every output goes under build/<IMPL>[-<SAN>]/, so builds of your files and
 # of the solutions, with and without sanitizers, never mix.
@@ -31,6 +33,10 @@ SAN       ?=
 IMPL      ?= phases
 V         ?=
 WERROR    ?=
+TOOL      ?= perf
+BENCH     ?= .
+UNIT      ?= ns/op
+PLOT      ?= $(BUILDROOT)/plots/compare
 BUILDROOT ?= build
 
 comma := ,
@@ -65,7 +71,7 @@ endif
 PACKAGES := gcc make pkg-config libcriterion-dev uthash-dev valgrind linux-perf \
             google-perftools libgoogle-perftools-dev libmicrohttpd-dev \
             libcjson-dev libjansson-dev zlib1g-dev wrk gnuplot-nox \
-            inotify-tools prometheus curl
+            inotify-tools prometheus curl libxml2-utils
 
 # --------------------------------------------------------------------------
 # Compiling. The first rule whose source exists wins: the overlay's copy of
@@ -112,6 +118,26 @@ $(B)/bench/harness: $(B)/bench/harness_bench.o $(HARNESS) $(BENCH_MAIN)
 $(B)/bench/bench_test: $(B)/bench/bench_test.o $(HARNESS) | $(B)/bench/harness
 	$(say) LINK $@
 	$(Q)$(link) $(BENCH_LIBS) $(TEST_LIBS)
+
+# --------------------------------------------------------------------------
+# The measurement tools: the flame-graph renderer and the comparison tool.
+# Like the grader they are built once for every IMPL and SAN, optimised and
+# without sanitizers (objects under $(BUILDROOT)/tools/obj, by the rule in
+# the Grading section); their Criterion tests sit next to them.
+# --------------------------------------------------------------------------
+
+FLAMEGRAPH      := $(BUILDROOT)/tools/flamegraph
+FLAME_OBJS      := $(BUILDROOT)/tools/obj/bench/flamegraph/flame.o \
+                   $(BUILDROOT)/tools/obj/bench/flamegraph/flame_svg.o
+
+$(FLAMEGRAPH): $(BUILDROOT)/tools/obj/bench/flamegraph/flamegraph.o $(FLAME_OBJS)
+	$(say) LINK $@
+	$(Q)$(CC) -o $@ $^ -lm
+
+$(BUILDROOT)/tools/flame_test: $(BUILDROOT)/tools/obj/bench/flamegraph/flame_test.o \
+		$(FLAME_OBJS)
+	$(say) LINK $@
+	$(Q)$(CC) -o $@ $^ -lcriterion -lm
 
 # --------------------------------------------------------------------------
 # Exercises. Every folder phases/<phase>/<exercise>/ holding an exercise.mk
@@ -248,7 +274,7 @@ $(GRADE_TEST): $(GRADE_TEST_OBJS) $(filter-out %/main.o,$(GRADE_OBJS))
 	$(Q)$(CC) $(GRADE_LDFLAGS) -o $@ $^ -lcriterion -ljansson -lm
 
 .PHONY: tools
-tools: $(GRADE) $(GRADE_TEST)
+tools: $(GRADE) $(GRADE_TEST) $(FLAMEGRAPH) $(BUILDROOT)/tools/flame_test
 
 grade_flags = $(if $(EX),--ex $(EX)) --impl $(IMPL) --format $(FORMAT) \
 	$(if $(OUTPUT),--output $(OUTPUT)) $(if $(SUBMISSION),--submission $(SUBMISSION)) \
@@ -326,6 +352,20 @@ test: deps
 .PHONY: demos
 demos: deps $(DEMO_BINS) $(BUILDROOT)/tools/benchcmp
 	@for d in phases/*/demos; do $$d/run.sh $(B)/$${d#phases/} $(BUILDROOT)/tools; done
+
+## profile: profile an exercise's benchmarks: make profile EX=4.5 TOOL=perf|callgrind|gperftools|massif|memcheck [BENCH=regex]
+.PHONY: profile
+profile: deps $(FLAMEGRAPH)
+	$(need_ex)
+	@$(MAKE) --no-print-directory $(B)/$(ex_dir)/bench
+	@FLAMEGRAPH=$(FLAMEGRAPH) bench/profile.sh $(TOOL) $(B)/$(ex_dir)/bench \
+		$(BUILDROOT)/profiles/$(EX)/ '$(value BENCH)' $(BENCHFLAGS)
+
+## plot: chart two benchmark outputs: make plot OLD=a.txt NEW=b.txt [UNIT=allocs/op]
+.PHONY: plot
+plot: deps
+	$(if $(and $(OLD),$(NEW)),,$(error say which files: make plot OLD=old.txt NEW=new.txt))
+	@bench/plot.sh -u '$(UNIT)' -o '$(PLOT)' '$(OLD)' '$(NEW)'
 
 ## deps: install the Debian packages the course needs (apt-get)
 .PHONY: deps
