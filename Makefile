@@ -139,6 +139,24 @@ $(BUILDROOT)/tools/flame_test: $(BUILDROOT)/tools/obj/bench/flamegraph/flame_tes
 	$(say) LINK $@
 	$(Q)$(CC) -o $@ $^ -lcriterion -lm
 
+# benchcmp: `make benchstat`. Its tests read bench/benchcmp/testdata/.
+BENCHCMP       := $(BUILDROOT)/tools/benchcmp
+BENCHCMP_OBJS  := $(patsubst %.c,$(BUILDROOT)/tools/obj/%.o,$(addprefix \
+                  bench/benchcmp/,benchcmp.c benchfile.c report.c stats.c unit.c))
+BENCHCMP_TESTS := $(patsubst %.c,$(BUILDROOT)/tools/obj/%.o,\
+                  $(wildcard bench/benchcmp/*_test.c))
+
+$(BENCHCMP_TESTS): GRADE_CFLAGS += \
+	-DBENCHCMP_TESTDATA='"$(CURDIR)/bench/benchcmp/testdata"'
+
+$(BENCHCMP): $(BUILDROOT)/tools/obj/bench/benchcmp/main.o $(BENCHCMP_OBJS)
+	$(say) LINK $@
+	$(Q)$(CC) -o $@ $^ -lm
+
+$(BUILDROOT)/tools/benchcmp_test: $(BENCHCMP_TESTS) $(BENCHCMP_OBJS)
+	$(say) LINK $@
+	$(Q)$(CC) -o $@ $^ -lcriterion -lm
+
 # --------------------------------------------------------------------------
 # Exercises. Every folder phases/<phase>/<exercise>/ holding an exercise.mk
 # is an exercise; exercise.mk sets only these variables:
@@ -274,7 +292,8 @@ $(GRADE_TEST): $(GRADE_TEST_OBJS) $(filter-out %/main.o,$(GRADE_OBJS))
 	$(Q)$(CC) $(GRADE_LDFLAGS) -o $@ $^ -lcriterion -ljansson -lm
 
 .PHONY: tools
-tools: $(GRADE) $(GRADE_TEST) $(FLAMEGRAPH) $(BUILDROOT)/tools/flame_test
+tools: $(GRADE) $(GRADE_TEST) $(FLAMEGRAPH) $(BUILDROOT)/tools/flame_test \
+	$(BENCHCMP) $(BUILDROOT)/tools/benchcmp_test
 
 grade_flags = $(if $(EX),--ex $(EX)) --impl $(IMPL) --format $(FORMAT) \
 	$(if $(OUTPUT),--output $(OUTPUT)) $(if $(SUBMISSION),--submission $(SUBMISSION)) \
@@ -350,7 +369,7 @@ test: deps
 
 ## demos: build and run the lessons' demos, printing the figures the lessons quote
 .PHONY: demos
-demos: deps $(DEMO_BINS) $(BUILDROOT)/tools/benchcmp
+demos: deps $(DEMO_BINS) $(BENCHCMP) $(FLAMEGRAPH)
 	@for d in phases/*/demos; do $$d/run.sh $(B)/$${d#phases/} $(BUILDROOT)/tools; done
 
 ## profile: profile an exercise's benchmarks: make profile EX=4.5 TOOL=perf|callgrind|gperftools|massif|memcheck [BENCH=regex]
@@ -360,6 +379,12 @@ profile: deps $(FLAMEGRAPH)
 	@$(MAKE) --no-print-directory $(B)/$(ex_dir)/bench
 	@FLAMEGRAPH=$(FLAMEGRAPH) bench/profile.sh $(TOOL) $(B)/$(ex_dir)/bench \
 		$(BUILDROOT)/profiles/$(EX)/ '$(value BENCH)' $(BENCHFLAGS)
+
+## benchstat: compare two benchmark runs: make benchstat OLD=a.txt NEW=b.txt
+.PHONY: benchstat
+benchstat: $(BENCHCMP)
+	$(if $(OLD),,$(error say which files: make benchstat OLD=old.txt [NEW=new.txt]))
+	@$(BENCHCMP) $(OLD) $(NEW)
 
 ## plot: chart two benchmark outputs: make plot OLD=a.txt NEW=b.txt [UNIT=allocs/op]
 .PHONY: plot
