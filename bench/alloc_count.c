@@ -80,14 +80,6 @@ static inline void count_free(const void *p)
 	}
 }
 
-static inline void count_realloc(const void *old)
-{
-	if (old != NULL) {
-		struct slot *s = slot_for_this_thread();
-		bump(&s->reallocs, 1, s);
-	}
-}
-
 struct alloc_stats alloc_count_read(void)
 {
 	struct alloc_stats t = {0, 0, 0, 0};
@@ -179,6 +171,14 @@ extern void __libc_free(void *p);
 extern void *__libc_calloc(size_t n, size_t size);
 extern void *__libc_realloc(void *p, size_t size);
 extern void *__libc_memalign(size_t align, size_t size);
+
+static inline void count_realloc(const void *old)
+{
+	if (old != NULL) {
+		struct slot *s = slot_for_this_thread();
+		bump(&s->reallocs, 1, s);
+	}
+}
 
 void *malloc(size_t size)
 {

@@ -625,11 +625,16 @@ static double report(struct bench_run_state *st)
 		fflush(stdout);
 	}
 
-	bool too_fast = ns_op < TOO_FAST_NS;
+	/* An instruction count, when there is one, is the better judge. */
+	double instr = -1;
 	for (int i = 0; i < nm; i++)
 		if (strcmp(m[i].unit, "instructions/op") == 0)
-			too_fast = m[i].value < TOO_FAST_INSTR;
-	if (too_fast)
+			instr = m[i].value;
+	if (instr >= 0 && instr < TOO_FAST_INSTR)
+		warn_once(st->name, "%s: %.3g instructions/op is hardly more than "
+			  "the loop itself: the compiler probably deleted the loop "
+			  "body; pass each result to bench_keep()", name, instr);
+	else if (instr < 0 && ns_op < TOO_FAST_NS)
 		warn_once(st->name, "%s: %.3g ns/op is a few cycles at most: the "
 			  "compiler probably deleted the loop body; pass each "
 			  "result to bench_keep()", name, ns_op);
