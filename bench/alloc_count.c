@@ -125,14 +125,6 @@ bool alloc_count_active(void)
 	return active;
 }
 
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-#define ALLOC_COUNT_SANITIZER 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
-#define ALLOC_COUNT_SANITIZER 1
-#endif
-#endif
-
 #ifdef ALLOC_COUNT_SANITIZER
 /* ---------------------------------------------------------------------- */
 /* Sanitizer builds: the runtime owns malloc; count through its hooks.     */

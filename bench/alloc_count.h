@@ -55,6 +55,17 @@
 
 #include <stdbool.h>
 
+/* Defined when this is a sanitizer build, where counts come through the
+ * sanitizer's hooks (see "WHAT COUNTS AS WHAT"). gcc says so with
+ * __SANITIZE_*__, clang with __has_feature. */
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define ALLOC_COUNT_SANITIZER 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+#define ALLOC_COUNT_SANITIZER 1
+#endif
+#endif
+
 struct alloc_stats {
 	unsigned long long allocs;   /* allocations, realloc included */
 	unsigned long long bytes;    /* bytes requested by those */
