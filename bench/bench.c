@@ -188,7 +188,8 @@ static uint64_t perf_read(void)
  */
 static struct {
 	bool active;
-	bool collecting;
+	bool collecting;  /* the main thread's switch */
+	bool started_on;  /* run without --collect-atstart=no */
 	int dumps;
 	char base[4096];
 } cg;
@@ -255,7 +256,10 @@ static void cg_init(void)
 	if (total > 0) {
 		warn_once("collect-atstart", "callgrind was started without "
 			  "--collect-atstart=no; the harness turned collection "
-			  "off until the timed loops");
+			  "off until the timed loops, but cannot count the "
+			  "threads of parallel benchmarks this way (their "
+			  "instructions/op are left out)");
+		cg.started_on = true;
 		CALLGRIND_TOGGLE_COLLECT;
 	}
 	cg.collecting = false;
@@ -318,6 +322,7 @@ struct bench_run_state {
 	int procs;
 	bool has_sub;
 	bool failed;
+	bool parallel;     /* the last run used bench_run_parallel */
 	char *fail_msg;
 
 	/* timer */
@@ -454,6 +459,7 @@ static void run_n(struct bench_run_state *st, long n)
 	st->nextra = 0;
 	st->bytes_per_op = 0;
 	st->instr_per_op = -1;
+	st->parallel = false;
 	bench_reset_timer(&b);
 	timer_start(st);
 	st->fn(&b);
@@ -465,7 +471,8 @@ static void run_n(struct bench_run_state *st, long n)
 		snprintf(desc, sizeof desc, "%s n=%ld", st->name, n);
 		CALLGRIND_DUMP_STATS_AT(desc);
 		cg.dumps++;
-		if (cg_read_dump(cg.dumps, &total))
+		if (cg_read_dump(cg.dumps, &total) &&
+		    !(st->parallel && cg.started_on))
 			st->instr_per_op = (double)total / (double)n;
 	} else if (perf_fd >= 0) {
 		st->instr_per_op = (double)st->net_instr / (double)n;
@@ -815,15 +822,29 @@ bool bench_pb_next(struct bench_pb *pb)
 struct pb_thread_arg {
 	struct bench_pb *pb;
 	pthread_barrier_t *gate;
+	bool measured; /* the timer runs: count this thread's instructions */
 };
 
 static void *pb_thread(void *p)
 {
 	struct pb_thread_arg *a = p;
+	/* Callgrind's collection switch is per thread, and (measured with
+	 * valgrind 3.19, with and without --collect-atstart=no) a thread
+	 * created while its creator is not collecting starts switched off.
+	 * bench_run_parallel creates threads with the timer stopped, so each
+	 * thread switches itself on around its body, as timer_start/stop do
+	 * for the main thread. */
+	bool collecting = false;
 
 	pthread_barrier_wait(a->gate); /* ready */
 	pthread_barrier_wait(a->gate); /* go */
+	if (cg.active && a->measured) {
+		CALLGRIND_TOGGLE_COLLECT;
+		collecting = true;
+	}
 	a->pb->body(a->pb, a->pb->arg, a->pb->id);
+	if (collecting)
+		CALLGRIND_TOGGLE_COLLECT;
 	pthread_barrier_wait(a->gate); /* finish */
 	pthread_barrier_wait(a->gate); /* stopped */
 	return NULL;
@@ -834,6 +855,8 @@ void bench_run_parallel(struct bench *b, bench_pb_fn body, void *arg)
 	struct bench_run_state *st = b->st;
 	int procs = st->procs;
 	struct bench_pb pbs[MAX_CPUS * 8];
+
+	st->parallel = true;
 	struct pb_thread_arg args[MAX_CPUS * 8];
 	pthread_barrier_t gate;
 	uint64_t global_n = 0;
@@ -857,7 +880,7 @@ void bench_run_parallel(struct bench *b, bench_pb_fn body, void *arg)
 		pbs[i] = (struct bench_pb){.global_n = &global_n, .grain = grain,
 					   .bn = (uint64_t)b->n, .body = body,
 					   .arg = arg, .id = i};
-		args[i] = (struct pb_thread_arg){&pbs[i], &gate};
+		args[i] = (struct pb_thread_arg){&pbs[i], &gate, was_on};
 		if (pthread_create(&pbs[i].thread, NULL, pb_thread, &args[i]) != 0) {
 			/* A half-started run cannot meet at the gates: give up. */
 			fprintf(stderr, "bench: pthread_create failed\n");

@@ -665,7 +665,7 @@ static void harness_path(char *out, size_t size)
 	snprintf(out, size, "%s/harness", self);
 }
 
-Test(harness, bench_keep_keeps_a_pure_computation_alive, .timeout = 120)
+Test(harness, callgrind_counts_kept_work_and_worker_threads, .timeout = 120)
 {
 	char harness[PATH_MAX + 16], cmd[4 * PATH_MAX];
 	char dir[] = "/tmp/bench-test-XXXXXX";
@@ -682,7 +682,8 @@ Test(harness, bench_keep_keeps_a_pure_computation_alive, .timeout = 120)
 	snprintf(cmd, sizeof cmd,
 		 "cd %s && BENCH_CALLGRIND_OUT=%s/cg.out valgrind -q "
 		 "--tool=callgrind --collect-atstart=no "
-		 "--callgrind-out-file=%s/cg.out %s -bench Barrier "
+		 "--callgrind-out-file=%s/cg.out %s -bench "
+		 "'Barrier|MallocFree/counted-parallel' "
 		 "-benchtime 1000x -cpu 1 > out.txt 2>err.txt", dir, dir, dir,
 		 harness);
 	int rc = system(cmd);
@@ -706,6 +707,13 @@ Test(harness, bench_keep_keeps_a_pure_computation_alive, .timeout = 120)
 	/* What is left is bench_loop's own compare-and-increment: about 7. */
 	cr_assert_leq(dropped, 15, "without it gcc deletes the mixer, leaving "
 		      "the loop: %.1f instructions/op", dropped);
+	/* The threads of a parallel benchmark are counted too: a malloc+free
+	 * pair is over a hundred instructions, on whichever thread runs it. */
+	cr_assert_not_null(result_line(out, "BenchmarkMallocFree/counted-parallel",
+				       line, sizeof line), "%s", out);
+	double parallel = metric(line, "instructions/op");
+	cr_assert_geq(parallel, 100, "a parallel benchmark's worker threads must "
+		      "be counted: %.1f instructions/op", parallel);
 	free(out);
 	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
 	cr_assert_eq(system(cmd), 0);
