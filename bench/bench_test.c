@@ -683,7 +683,7 @@ Test(harness, callgrind_counts_kept_work_and_worker_threads, .timeout = 120)
 		 "cd %s && BENCH_CALLGRIND_OUT=%s/cg.out valgrind -q "
 		 "--tool=callgrind --collect-atstart=no "
 		 "--callgrind-out-file=%s/cg.out %s -bench "
-		 "'Barrier|MallocFree/counted-parallel' "
+		 "'Barrier|MallocFree/kept|dropped|^counted-parallel' "
 		 "-benchtime 1000x -cpu 1 > out.txt 2>err.txt", dir, dir, dir,
 		 harness);
 	int rc = system(cmd);
