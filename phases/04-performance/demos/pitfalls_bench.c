@@ -1,6 +1,8 @@
 /*
- * pitfalls_bench.c - lesson 1's demo: three ways a benchmark lies, each next
- * to its honest twin, so one run shows the difference.
+ * pitfalls_bench.c - lesson 1's demo: five ways a benchmark lies, each next
+ * to its honest twin, so one run shows the difference: a result nobody
+ * uses, stores nobody reads, a malloc/free pair the compiler removes, setup
+ * inside the timed region, and the same constant input every time.
  *
  *     make demos                      (runs everything the lesson quotes)
  *     build/phases/04-performance/demos/pitfalls_bench -bench Sum -cpu 1
@@ -12,7 +14,7 @@
 
 #include "bench.h"
 
-/* ---- 1. Work the optimiser deletes --------------------------------------- */
+/* ---- 1. A result nobody uses --------------------------------------------- */
 
 /* A pure function: it has no side effects, so if nothing uses its result the
  * compiler may drop the call, and then the loop, entirely. */
@@ -48,7 +50,82 @@ BENCHMARK(Sum)
 	bench_run(b, sum_kept, NULL, "kept");
 }
 
-/* ---- 2. Setup inside the timed region ------------------------------------- */
+/* ---- 2. Stores nobody reads ---------------------------------------------- */
+
+/* Filling a buffer that is never read is a dead store: gcc and clang
+ * delete the memset, then the empty loop. */
+static void fill_dead(struct bench *b)
+{
+	char buf[4096];
+
+	while (bench_loop(b))
+		memset(buf, (int)b->loop_i, sizeof buf);
+}
+
+/* bench_escape(buf): "someone outside may read buf now", so every memset
+ * must really happen. */
+static void fill_escaped(struct bench *b)
+{
+	char buf[4096];
+
+	while (bench_loop(b)) {
+		memset(buf, (int)b->loop_i, sizeof buf);
+		bench_escape(buf);
+	}
+}
+
+/* The same guarantee in two steps, google/benchmark's idiom: let the
+ * buffer's address escape once, then bench_clobber() ("any memory may be
+ * read or written here") after each fill. */
+static void fill_clobbered(struct bench *b)
+{
+	char buf[4096];
+
+	bench_escape(buf);
+	while (bench_loop(b)) {
+		memset(buf, (int)b->loop_i, sizeof buf);
+		bench_clobber();
+	}
+}
+
+BENCHMARK(Fill)
+{
+	bench_run(b, fill_dead, NULL, "dead");
+	bench_run(b, fill_escaped, NULL, "escaped");
+	bench_run(b, fill_clobbered, NULL, "escaped-once+clobber");
+}
+
+/* ---- 3. A malloc/free pair the compiler removes --------------------------- */
+
+/* gcc and clang know malloc and free: a block that is written and freed
+ * and never seen by anyone else need not exist. allocs/op reads 0, and the
+ * benchmark measured no allocator at all. */
+static void malloc_deleted(struct bench *b)
+{
+	while (bench_loop(b)) {
+		char *p = malloc(64);
+		p[0] = 1;
+		free(p);
+	}
+}
+
+static void malloc_escaped(struct bench *b)
+{
+	while (bench_loop(b)) {
+		char *p = malloc(64);
+		p[0] = 1;
+		bench_escape(p); /* the pointer leaves: the block must exist */
+		free(p);
+	}
+}
+
+BENCHMARK(Malloc)
+{
+	bench_run(b, malloc_deleted, NULL, "deleted");
+	bench_run(b, malloc_escaped, NULL, "escaped");
+}
+
+/* ---- 4. Setup inside the timed region ------------------------------------- */
 
 #define KEYS 4096
 
@@ -112,7 +189,7 @@ BENCHMARK(Lookup)
 	bench_run(b, lookup_setup_outside, NULL, "setup-outside");
 }
 
-/* ---- 3. The same constant input every time -------------------------------- */
+/* ---- 5. The same constant input every time -------------------------------- */
 
 /* MurmurHash3's 64-bit finaliser, as hash tables use for integer keys:
  * straight-line arithmetic, so when the compiler can see the input it

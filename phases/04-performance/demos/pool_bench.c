@@ -2,8 +2,9 @@
  * pool_bench.c - lesson 3's demo: when a pool pays and when it does not.
  * Three ways to get and return a 64-byte object: glibc's malloc/free, a
  * free list behind one mutex (the first pool everyone writes), and a free
- * list per thread (no lock at all). Then the same with an object whose
- * set-up is expensive, which is where pools pay most.
+ * list per thread (no lock at all), on one thread and on several. Then
+ * bursts longer than glibc's per-thread cache, and an object whose set-up
+ * is expensive, which is where pools pay most.
  *
  * These pools are deliberately minimal: exercise 4.3 builds the real one
  * (typed, with a reset callback and a shared list behind per-thread caches).
@@ -66,7 +67,46 @@ static void local_put(struct obj *o)
 	local_head = o;
 }
 
-/* ---- Get + put, one thread and two ---------------------------------------- */
+/* ---- Get + put on one thread ---------------------------------------------- */
+
+static void getput_malloc(struct bench *b)
+{
+	while (bench_loop(b)) {
+		struct obj *o = malloc(sizeof *o);
+		o->payload[0] = 1;
+		bench_escape(o);
+		free(o);
+	}
+}
+
+static void getput_locked(struct bench *b)
+{
+	while (bench_loop(b)) {
+		struct obj *o = locked_get();
+		o->payload[0] = 1;
+		bench_escape(o);
+		locked_put(o);
+	}
+}
+
+static void getput_local(struct bench *b)
+{
+	while (bench_loop(b)) {
+		struct obj *o = local_get();
+		o->payload[0] = 1;
+		bench_escape(o);
+		local_put(o);
+	}
+}
+
+BENCHMARK(GetPut)
+{
+	bench_run(b, getput_malloc, NULL, "malloc");
+	bench_run(b, getput_locked, NULL, "mutex-list");
+	bench_run(b, getput_local, NULL, "thread-list");
+}
+
+/* ---- The same on P threads at once (-cpu 1,2) ----------------------------- */
 
 static void body_malloc(struct bench_pb *pb, void *arg, int id)
 {
@@ -108,11 +148,55 @@ static void run_malloc(struct bench *b) { bench_run_parallel(b, body_malloc, NUL
 static void run_locked(struct bench *b) { bench_run_parallel(b, body_locked, NULL); }
 static void run_local(struct bench *b) { bench_run_parallel(b, body_local, NULL); }
 
-BENCHMARK(GetPut)
+BENCHMARK(Parallel)
 {
 	bench_run(b, run_malloc, NULL, "malloc");
 	bench_run(b, run_locked, NULL, "mutex-list");
 	bench_run(b, run_local, NULL, "thread-list");
+}
+
+/* ---- Bursts: 100 gets, then 100 puts ------------------------------------- */
+
+/* glibc's per-thread cache (tcache) holds at most 7 free blocks of each
+ * size; a burst of 100 goes past it to the arena's bins and back. The
+ * thread-local free list has no such limit. One op here is a whole burst:
+ * 100 gets, then 100 puts. */
+#define BURST 100
+
+static void burst_malloc(struct bench *b)
+{
+	struct obj *held[BURST];
+
+	while (bench_loop(b)) {
+		for (int i = 0; i < BURST; i++) {
+			held[i] = malloc(sizeof *held[i]);
+			held[i]->payload[0] = 1;
+			bench_escape(held[i]);
+		}
+		for (int i = 0; i < BURST; i++)
+			free(held[i]);
+	}
+}
+
+static void burst_local(struct bench *b)
+{
+	struct obj *held[BURST];
+
+	while (bench_loop(b)) {
+		for (int i = 0; i < BURST; i++) {
+			held[i] = local_get();
+			held[i]->payload[0] = 1;
+			bench_escape(held[i]);
+		}
+		for (int i = 0; i < BURST; i++)
+			local_put(held[i]);
+	}
+}
+
+BENCHMARK(Burst)
+{
+	bench_run(b, burst_malloc, NULL, "malloc");
+	bench_run(b, burst_local, NULL, "thread-list");
 }
 
 /* ---- An object that is expensive to set up -------------------------------- */
