@@ -14,25 +14,8 @@
 #include <unistd.h>
 
 #include "alloc_count.h"
+#include "testkit.h"
 #include "arena.h"
-
-static unsigned seed(void)
-{
-	static unsigned s;
-	const char *env = getenv("HOTPATH_SEED");
-
-	if (s == 0)
-		s = env ? (unsigned)strtoul(env, NULL, 10)
-			: (unsigned)(time(NULL) ^ getpid());
-	return s;
-}
-
-static void skip_unless_counting(void)
-{
-	if (!alloc_count_active())
-		cr_skip_test("allocations are not counted in this run (valgrind "
-			     "without --soname-synonyms=somalloc=nouserintercepts)");
-}
 
 static void assert_sane_arena(const struct arena *a)
 {
@@ -96,7 +79,7 @@ Test(arena, init_makes_one_allocation_and_rejects_a_zero_size)
 
 Test(arena, blocks_are_aligned_inside_and_disjoint)
 {
-	unsigned s = seed();
+	unsigned s = testkit_seed();
 	struct arena a = ARENA_INIT;
 	unsigned char *blocks[4096];
 	size_t sizes[4096], n = 0;
@@ -191,7 +174,7 @@ Test(arena, reset_reuses_the_block_and_nothing_allocates)
 {
 	struct arena a = ARENA_INIT;
 
-	skip_unless_counting();
+	testkit_skip_unless_counting();
 	start_arena(&a, 16 * 1024);
 	struct alloc_stats before = alloc_count_read();
 	void *first = NULL;

@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "alloc_count.h"
+#include "testkit.h"
 #include "arena.h"
 #include "before.h"
 #include "handler.h"
@@ -34,17 +35,6 @@ const char *__asan_default_options(void);
 const char *__asan_default_options(void)
 {
 	return "detect_stack_use_after_return=1";
-}
-
-static unsigned seed(void)
-{
-	static unsigned s;
-	const char *env = getenv("HOTPATH_SEED");
-
-	if (s == 0)
-		s = env ? (unsigned)strtoul(env, NULL, 10)
-			: (unsigned)(time(NULL) ^ getpid());
-	return s;
 }
 
 /* splitmix64: 64 random bits per call, from the printed seed. */
@@ -77,13 +67,6 @@ static void rng_text(char *s, size_t n, const char *alphabet)
 	for (size_t i = 0; i < n; i++)
 		s[i] = alphabet[rng() % k];
 	s[n] = '\0';
-}
-
-static void skip_unless_counting(void)
-{
-	if (!alloc_count_active())
-		cr_skip_test("allocations are not counted in this run (valgrind "
-			     "without --soname-synonyms=somalloc=nouserintercepts)");
 }
 
 /* ---- log_format ------------------------------------------------------------ */
@@ -148,7 +131,7 @@ Test(format, a_known_request_gives_the_documented_line)
 
 Test(format, random_requests_match_an_independent_snprintf)
 {
-	unsigned s = seed();
+	unsigned s = testkit_seed();
 	char target[400], got[1024], want[1024];
 
 	rng_seed(s);
@@ -164,7 +147,7 @@ Test(format, random_requests_match_an_independent_snprintf)
 
 Test(format, cuts_long_lines_exactly_like_snprintf)
 {
-	unsigned s = seed();
+	unsigned s = testkit_seed();
 	char target[400], want[1024], buf[1024 + 16];
 
 	rng_seed(s);
@@ -267,7 +250,7 @@ Test(range, malformed_headers_and_lists_are_ignored)
 
 Test(range, random_headers_match_the_heap_version)
 {
-	unsigned s = seed();
+	unsigned s = testkit_seed();
 	char value[128];
 
 	rng_seed(s);
@@ -338,7 +321,7 @@ static bool key_is_inline(const struct cache_key *k)
 
 Test(key, keys_join_tenant_metric_and_host_with_colons)
 {
-	unsigned s = seed();
+	unsigned s = testkit_seed();
 	struct cache_key k;
 
 	rng_seed(s);
@@ -354,10 +337,10 @@ Test(key, keys_join_tenant_metric_and_host_with_colons)
 
 Test(key, short_keys_live_in_the_struct_and_allocate_nothing)
 {
-	unsigned s = seed();
+	unsigned s = testkit_seed();
 	struct cache_key k;
 
-	skip_unless_counting();
+	testkit_skip_unless_counting();
 	rng_seed(s);
 	for (int i = 0; i < 300; i++) {
 		size_t len = rng_between(2, KEY_INLINE - 1);
@@ -375,10 +358,10 @@ Test(key, short_keys_live_in_the_struct_and_allocate_nothing)
 
 Test(key, long_keys_take_one_malloc_that_release_frees)
 {
-	unsigned s = seed();
+	unsigned s = testkit_seed();
 	struct cache_key k;
 
-	skip_unless_counting();
+	testkit_skip_unless_counting();
 	rng_seed(s);
 	for (int i = 0; i < 100; i++) {
 		size_t len = rng_between(100, 1200);
@@ -432,7 +415,7 @@ Test(key, the_inline_limit_is_key_inline_minus_one_characters)
 
 Test(key, release_leaves_the_empty_key_and_is_safe_twice)
 {
-	unsigned s = seed();
+	unsigned s = testkit_seed();
 	size_t lens[] = { 10, 300 };
 	struct cache_key k;
 
@@ -550,7 +533,7 @@ static void random_query(char *q, size_t params)
 
 Test(canonical, random_queries_match_the_heap_version)
 {
-	unsigned s = seed();
+	unsigned s = testkit_seed();
 	char query[4096], out[16384];
 	struct arena a = ARENA_INIT;
 
@@ -602,7 +585,7 @@ Test(canonical, a_full_arena_is_enomem_and_leaves_out_untouched)
 	char query[8192], out[64];
 
 	start_arena(&a, 256);
-	rng_seed(seed());
+	rng_seed(testkit_seed());
 	random_query(query, 100);
 	memset(out, 0x5a, sizeof out);
 	errno = 0;
@@ -619,11 +602,11 @@ Test(canonical, a_full_arena_is_enomem_and_leaves_out_untouched)
 
 Test(canonical, every_temporary_comes_from_the_arena)
 {
-	unsigned s = seed();
+	unsigned s = testkit_seed();
 	char query[16384], out[65536];
 	struct arena a = ARENA_INIT;
 
-	skip_unless_counting();
+	testkit_skip_unless_counting();
 	rng_seed(s);
 	start_arena(&a, 256 * 1024);
 	for (size_t params = 0; params <= 300; params += 20) {
@@ -737,7 +720,7 @@ static void random_target(char *t)
 
 Test(route, random_targets_match_the_heap_version)
 {
-	unsigned s = seed();
+	unsigned s = testkit_seed();
 	char target[1024];
 
 	rng_seed(s);

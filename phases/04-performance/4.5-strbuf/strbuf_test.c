@@ -17,6 +17,7 @@
 #include <wchar.h>
 
 #include "alloc_count.h"
+#include "testkit.h"
 #include "strbuf.h"
 
 /* Under AddressSanitizer a huge malloc aborts by default; the header
@@ -56,24 +57,6 @@ static void assert_holds(const struct strbuf *sb, const char *want, size_t len)
 	cr_assert_eq(sb->len, len, "expected len %zu, got %zu", len, sb->len);
 	cr_assert(memcmp(sb->buf, want, len) == 0,
 		  "contents differ from what was appended");
-}
-
-static unsigned seed(void)
-{
-	static unsigned s;
-	const char *env = getenv("HOTPATH_SEED");
-
-	if (s == 0)
-		s = env ? (unsigned)strtoul(env, NULL, 10)
-			: (unsigned)(time(NULL) ^ getpid());
-	return s;
-}
-
-static void skip_unless_counting(void)
-{
-	if (!alloc_count_active())
-		cr_skip_test("allocations are not counted in this run (valgrind "
-			     "without --soname-synonyms=somalloc=nouserintercepts)");
 }
 
 /* ---- Life cycle ---------------------------------------------------------- */
@@ -131,7 +114,7 @@ Test(strbuf, add_appends_bytes_including_nul_bytes)
 
 Test(strbuf, random_appends_match_a_reference)
 {
-	unsigned s = seed();
+	unsigned s = testkit_seed();
 	srand(s);
 	for (int round = 0; round < 20; round++) {
 		struct strbuf sb = STRBUF_INIT;
@@ -212,7 +195,7 @@ Test(strbuf, addf_many_small_formats_match_snprintf)
 	struct strbuf sb = STRBUF_INIT;
 	char *want = malloc(1 << 20);
 	size_t len = 0;
-	unsigned s = seed();
+	unsigned s = testkit_seed();
 
 	srand(s);
 	for (int i = 0; i < 5000; i++) {
@@ -246,7 +229,7 @@ Test(strbuf, reset_keeps_capacity_and_refilling_allocates_nothing)
 	struct strbuf sb = STRBUF_INIT;
 	char block[100];
 
-	skip_unless_counting();
+	testkit_skip_unless_counting();
 	memset(block, 'r', sizeof block);
 	for (int i = 0; i < 50; i++)
 		cr_assert_eq(strbuf_add(&sb, block, sizeof block), 0);
@@ -391,7 +374,7 @@ Test(strbuf, grow_reserves_room_so_appends_do_not_allocate)
 {
 	struct strbuf sb = STRBUF_INIT;
 
-	skip_unless_counting();
+	testkit_skip_unless_counting();
 	cr_assert_eq(strbuf_grow(&sb, 5000), 0);
 	assert_sane_strbuf(&sb);
 	cr_assert_geq(strbuf_avail(&sb), 5000, "grow(5000) left room for %zu",
@@ -423,7 +406,7 @@ static unsigned long long allocs_to_append(size_t n)
 
 Test(strbuf, n_appends_cost_logarithmic_reallocations)
 {
-	skip_unless_counting();
+	testkit_skip_unless_counting();
 	size_t small = 1000, large = 1000000;
 	unsigned long long a_small = allocs_to_append(small);
 	unsigned long long a_large = allocs_to_append(large);
