@@ -19,18 +19,8 @@
 #include <valgrind/valgrind.h>
 
 #include "jsonw.h"
+#include "testkit.h"
 #include "span.h"
-
-static unsigned seed(void)
-{
-	static unsigned s;
-	const char *env = getenv("HOTPATH_SEED");
-
-	if (s == 0)
-		s = env ? (unsigned)strtoul(env, NULL, 10)
-			: (unsigned)(time(NULL) ^ getpid());
-	return s;
-}
 
 /* ---- This exercise stands on 4.5 and 4.3 ---------------------------------- */
 
@@ -356,7 +346,7 @@ Test(jsonw, doubles_round_trip_to_the_same_bits)
 		5e-324, 1.7976931348623157e308, 0.1 + 0.2, 1.0 / 3.0, 2.0 / 3.0,
 		123456789012345680.0, 0.000001, 1e-5, 33.333333333333336,
 	};
-	unsigned s = seed();
+	unsigned s = testkit_seed();
 
 	for (size_t i = 0; i < sizeof edges / sizeof edges[0]; i++)
 		assert_round_trip(edges[i]);
@@ -665,7 +655,7 @@ Test(span, ten_thousand_random_spans_decode_to_exactly_the_input,
 {
 	struct strbuf_pool bufs;
 	struct random_span *r = malloc(sizeof *r);
-	unsigned s = seed();
+	unsigned s = testkit_seed();
 	int records = RUNNING_ON_VALGRIND ? 300 : 10000;
 
 	srand(s);
@@ -791,7 +781,7 @@ Test(span, a_span_with_a_nan_fails_and_leaves_the_strbuf_as_it_was)
 Test(span, the_size_hint_covers_spans_without_escapes)
 {
 	struct random_span *r = malloc(sizeof *r);
-	unsigned s = seed();
+	unsigned s = testkit_seed();
 
 	srand(s);
 	for (int rec = 0; rec < 2000; rec++) {
