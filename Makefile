@@ -24,8 +24,11 @@
 # of the solutions, with and without sanitizers, never mix.
 
 .DEFAULT_GOAL := all
-.SUFFIXES:
 .DELETE_ON_ERROR:
+# No built-in rules: every rule is written below (make's own would, for
+# one, happily "build" load from load.sh).
+MAKEFLAGS += --no-builtin-rules
+.SUFFIXES:
 
 CC        ?= cc
 O         ?= 2
@@ -71,7 +74,7 @@ endif
 PACKAGES := gcc make pkg-config libcriterion-dev uthash-dev valgrind linux-perf \
             google-perftools libgoogle-perftools-dev libmicrohttpd-dev \
             libcjson-dev libjansson-dev zlib1g-dev wrk gnuplot-nox \
-            inotify-tools prometheus curl libxml2-utils
+            inotify-tools prometheus curl libxml2-utils patch
 
 # --------------------------------------------------------------------------
 # Compiling. The first rule whose source exists wins: the overlay's copy of

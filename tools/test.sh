@@ -150,6 +150,10 @@ for ex in $(exercise_dirs); do
 		"$b" -benchtime 3x -cpu 1,2
 done
 
+check "4.7: the server under load and profiling is race-free (TSan)" \
+	phases/04-performance/4.7-profiling-server/tsan_check.sh \
+	"$BR/solutions-thread/04-performance/4.7-profiling-server"
+
 echo "== the grader's self-test: solutions full, skeletons 0, mutants caught"
 counted "grade selftest" "$BR/tools/grade" selftest -j "$JOBS" \
 	--buildroot "$BR/grade"

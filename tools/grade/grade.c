@@ -186,6 +186,9 @@ static void grade_exercise(struct run_state *st, size_t index, bool tests_only,
 	for (size_t i = 0; i < ex->n_needs; i++) {
 		int need = catalogue_index(st->cat, ex->needs[i]);
 		const struct exercise *nx = &st->cat->exercises[need];
+		bool staged = !st->src->sub || submission_has(st->src->sub, nx);
+		if (opts->trust_needs && staged)
+			continue;
 		ensure_tests(st, (size_t)need);
 		if (st->src->sub && !submission_has(st->src->sub, nx)) {
 			er->state = EX_BLOCKED;

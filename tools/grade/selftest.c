@@ -12,7 +12,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <spawn.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "grade.h"
@@ -348,6 +351,122 @@ struct st_job {
 	char *work_root;
 };
 
+/* ---- Staging a mutant ------------------------------------------------------ */
+
+extern char **environ;
+
+/* `patch --output=out orig diff`: GNU patch writes the patched copy to
+ * `out` and leaves `orig` alone. Returns NULL or what went wrong. */
+static char *apply_patch(const char *orig, const char *diff, const char *out)
+{
+	char *outarg = xasprintf("--output=%s", out);
+	char *argv[] = {"patch", "--quiet", "--force", "--reject-file=-",
+			outarg, (char *)orig, (char *)diff, NULL};
+	posix_spawn_file_actions_t fa;
+	pid_t pid;
+	int status = 0, rc;
+
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+	rc = posix_spawnp(&pid, "patch", &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	free(outarg);
+	if (rc != 0)
+		return xasprintf("cannot run patch (apt-get install patch): %s",
+				 strerror(rc));
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		return xasprintf("%s does not apply to %s: the solution changed; "
+				 "remake the mutant against it", diff, orig);
+	return NULL;
+}
+
+/* Copy `from` to dir/phases/<ex>/<name>, making folders on the way. */
+static char *stage_file(const char *dir, const struct exercise *ex,
+			const char *name, const char *from, const char *diff)
+{
+	char *to = xasprintf("%s/phases/%s/%s", dir, ex->phase_path, name);
+	char *slash = strrchr(to, '/');
+	char *problem = NULL;
+
+	*slash = '\0';
+	mkdir_p(to, 0755);
+	*slash = '/';
+	if (diff)
+		problem = apply_patch(from, diff, to);
+	else if (copy_file(from, to, 1 << 24) != 0)
+		problem = xasprintf("cannot copy %s: %s", from, strerror(errno));
+	free(to);
+	return problem;
+}
+
+/* The reference solution of ex and of everything it needs. */
+static char *stage_solution(const struct st_job *job, const struct exercise *ex,
+			    const char *dir)
+{
+	char *problem = NULL;
+
+	for (size_t i = 0; i < ex->n_needs && !problem; i++) {
+		int need = catalogue_index(job->cat, ex->needs[i]);
+		problem = stage_solution(job, &job->cat->exercises[need], dir);
+	}
+	for (size_t i = 0; i < ex->n_edits && !problem; i++) {
+		char *sol = xasprintf("%s/solutions/%s/%s", job->o->root,
+				      ex->phase_path, ex->edits[i]);
+		problem = stage_file(dir, ex, ex->edits[i], sol, NULL);
+		free(sol);
+	}
+	return problem;
+}
+
+/*
+ * A mutant is "the solution with this wrong": its folder holds, for any of
+ * the exercise's edited files, either a whole replacement (strbuf.c) or a
+ * unified diff against the solution (strbuf.c.patch); edited files it does
+ * not mention, and the exercises it needs, are the reference solutions.
+ * Any other file (a doctored strbuf_test.c) is staged too, so the grader
+ * can show it ignores it. Staged as a copy of the repository under dir.
+ */
+static char *stage_mutant(const struct st_job *job, const char *dir)
+{
+	const struct exercise *ex = job->ex;
+	char *problem = stage_solution(job, ex, dir);
+	DIR *d = problem ? NULL : opendir(job->mutant_dir);
+	struct dirent *e;
+
+	if (!problem && d == NULL)
+		problem = xasprintf("cannot read %s: %s", job->mutant_dir,
+				    strerror(errno));
+	while (d && !problem && (e = readdir(d)) != NULL) {
+		char *path = path_join(job->mutant_dir, e->d_name);
+		if (e->d_name[0] == '.' || strcmp(e->d_name, "mutant.json") == 0 ||
+		    !is_regular_file(path)) {
+			free(path);
+			continue;
+		}
+		if (str_ends(e->d_name, ".patch")) {
+			char *name = xstrndup(e->d_name, strlen(e->d_name) - 6);
+			char *sol = xasprintf("%s/solutions/%s/%s", job->o->root,
+					      ex->phase_path, name);
+			if (!exercise_edits(ex, name))
+				problem = xasprintf("%s: %s is not a file %s edits",
+						    job->mutant_dir, name, ex->id);
+			else
+				problem = stage_file(dir, ex, name, sol, path);
+			free(sol);
+			free(name);
+		} else {
+			problem = stage_file(dir, ex, e->d_name, path, NULL);
+		}
+		free(path);
+	}
+	if (d)
+		closedir(d);
+	return problem;
+}
+
 static int run_job(void *arg, struct run_result *out)
 {
 	struct st_job *job = arg;
@@ -368,13 +487,29 @@ static int run_job(void *arg, struct run_result *out)
 		return grade_course(job->cat, "solutions", job->buildroot, &opts, out) < 0;
 	if (job->kind == JOB_SKELETON)
 		return grade_course(job->cat, "phases", job->buildroot, &opts, out) < 0;
+	char *dir = xasprintf("%s/mutant-%s-%ld", job->work_root, job->name,
+			      (long)getpid());
+	rm_rf(dir);
+	char *problem = stage_mutant(job, dir);
+	if (problem) {
+		memset(out, 0, sizeof *out);
+		out->name = xstrdup(job->name);
+		out->error = problem;
+		rm_rf(dir);
+		free(dir);
+		return 1;
+	}
 	struct submission sub;
 	memset(&sub, 0, sizeof sub);
 	sub.name = xstrdup(job->name);
-	sub.dir = xstrdup(job->mutant_dir);
-	submission_scan(job->cat, job->mutant_dir, &sub);
+	sub.dir = xstrdup(dir);
+	submission_scan(job->cat, dir, &sub);
+	opts.trust_needs = true;
 	int rc = grade_submission(job->cat, &sub, &opts, out);
 	submission_release(&sub);
+	if (!job->o->keep_work)
+		rm_rf(dir);
+	free(dir);
 	return rc < 0;
 }
 
