@@ -284,7 +284,7 @@ $(BUILDROOT)/tools/obj/%.o: %.c
 	@mkdir -p $(@D)
 	$(say) CC $<
 	$(Q)$(CC) -D_GNU_SOURCE -MMD -MP -std=c17 $(GRADE_CFLAGS) -Wall -Wextra \
-		-Itools/grade -c -o $@ $<
+		$(if $(WERROR),-Werror) -Itools/grade -c -o $@ $<
 
 $(GRADE): $(GRADE_OBJS)
 	$(say) LINK $@

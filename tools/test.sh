@@ -20,6 +20,12 @@ JOBS=$(nproc 2>/dev/null || echo 2)
 passed=0
 failed=0
 failures=""
+started=$(date +%s)
+
+# section TITLE: a heading, with the time spent so far (CI has a budget).
+section() {
+	echo "== $1 ($(($(date +%s) - started)) s in)"
+}
 
 pass() {
 	passed=$((passed + 1))
@@ -118,7 +124,7 @@ exercise_dirs() {
 	done
 }
 
-echo "== building (gcc and clang, warnings are errors)"
+section "building (gcc and clang, warnings are errors)"
 build all IMPL=phases BUILDROOT="$BR"
 build all IMPL=solutions BUILDROOT="$BR"
 build all IMPL=solutions CC=clang BUILDROOT="$BR/clang"
@@ -127,7 +133,7 @@ build all IMPL=solutions SAN=address,undefined BUILDROOT="$BR"
 build all IMPL=solutions SAN=thread BUILDROOT="$BR"
 build tools BUILDROOT="$BR"
 
-echo "== the harness"
+section "the harness"
 criterion "bench: harness self-test" "$BR/solutions/bench/bench_test"
 criterion "bench: harness self-test (clang)" "$BR/clang/solutions/bench/bench_test"
 criterion "bench: harness self-test (ASan+UBSan)" \
@@ -136,7 +142,7 @@ check "bench: parallel benchmarks are race-free (TSan)" \
 	"$BR/solutions-thread/bench/harness" -bench 'MallocFree/.*parallel' \
 	-benchtime 2000x -cpu 1,2
 
-echo "== the tools"
+section "the tools"
 for t in "$BR"/tools/*_test; do
 	[ -x "$t" ] && criterion "tools: $(basename "$t")" "$t"
 done
@@ -149,7 +155,7 @@ uses_threads() {
 		phases/"$1"/*.c solutions/"$1"/*.c 2>/dev/null
 }
 
-echo "== every solution under the sanitizers"
+section "every solution under the sanitizers"
 for ex in $(exercise_dirs); do
 	t="$BR/solutions-address-undefined/$ex/test"
 	[ -x "$t" ] && criterion "$ex: tests under ASan+UBSan" "$t"
@@ -163,16 +169,17 @@ check "4.7: the server under load and profiling is race-free (TSan)" \
 	phases/04-performance/4.7-profiling-server/tsan_check.sh \
 	"$BR/solutions-thread/04-performance/4.7-profiling-server"
 
-echo "== the grader's self-test: solutions full, skeletons 0, mutants caught"
+section "the grader's self-test: solutions full, skeletons 0, mutants caught"
 counted "grade selftest" "$BR/tools/grade" selftest -j "$JOBS" \
 	--buildroot "$BR/grade"
 
-echo "== the handout"
+section "the handout"
 check "handout: no solution inside" tools/handout.sh "$BR"
 
 if [ "$failed" -gt 0 ]; then
 	echo
 	echo "failed:$failures"
 fi
+echo "took $(($(date +%s) - started)) s"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -166,6 +166,42 @@ static void kill_all(const struct sandbox *sb, pid_t pgid)
 		kill_uid(sb);
 }
 
+/*
+ * Criterion's runner listens on ipc:///tmp/criterion_<pid>.sock, a fixed
+ * path in the shared /tmp. A runner that is killed (a timeout, the
+ * sandbox's clean-up) leaves its socket file behind. Pids wrap (32768 by
+ * default), and when a later runner of another uid gets the same pid, /tmp's
+ * sticky bit forbids it to remove the stale file, its bind fails and
+ * Criterion aborts: the test "crashes" for no fault of its own. So before
+ * and after every run, a root grader removes each such file that no live
+ * runner can own: its pid is dead, or belongs to another uid than the
+ * file's.
+ */
+static void sweep_criterion_sockets(void)
+{
+	DIR *d = opendir("/tmp");
+	struct dirent *e;
+
+	while (d && (e = readdir(d)) != NULL) {
+		unsigned long long pid;
+		char tail[8];
+		if (sscanf(e->d_name, "criterion_%llu%7s", &pid, tail) != 2 ||
+		    strcmp(tail, ".sock") != 0)
+			continue;
+		char path[300], proc[64];
+		struct stat sock, owner;
+		snprintf(path, sizeof path, "/tmp/%s", e->d_name);
+		snprintf(proc, sizeof proc, "/proc/%llu", pid);
+		if (lstat(path, &sock) != 0 || !S_ISSOCK(sock.st_mode))
+			continue;
+		if (stat(proc, &owner) == 0 && owner.st_uid == sock.st_uid)
+			continue; /* perhaps a live runner's */
+		unlink(path);
+	}
+	if (d)
+		closedir(d);
+}
+
 /* ---- Choosing who runs the code ------------------------------------------- */
 
 void sandbox_as_grader(struct sandbox *sb)
@@ -395,6 +431,8 @@ int sandbox_run(const struct sandbox *sb, char *const argv[],
 	long user_tasks = 0;
 
 	memset(res, 0, sizeof *res);
+	if (sb->drop)
+		sweep_criterion_sockets();
 	if (!sb->drop) {
 		struct census c;
 		take_census(sb, 0, &c);
@@ -527,6 +565,8 @@ int sandbox_run(const struct sandbox *sb, char *const argv[],
 
 	/* Whatever it started is not allowed to outlive it. */
 	kill_all(sb, pid);
+	if (sb->drop)
+		sweep_criterion_sockets();
 	if (!exited)
 		waitpid(pid, &status, 0);
 	res->wall = now_monotonic() - start;

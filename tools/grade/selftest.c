@@ -14,7 +14,9 @@
 #include <string.h>
 #include <fcntl.h>
 #include <spawn.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -276,6 +278,40 @@ static void probe(struct counts *c, const struct sandbox *sb, const char *exe,
 	sandbox_result_release(&res);
 }
 
+/*
+ * A Criterion runner killed earlier leaves /tmp/criterion_<pid>.sock
+ * behind, owned by whoever ran it; when the pid comes round again for
+ * another uid, that runner cannot bind and aborts. The sandbox must sweep
+ * such files: leave one of another user's for a dead pid and run a probe.
+ */
+static void check_stale_socket(const struct selftest_opts *o, struct counts *c,
+			       const struct sandbox *sb)
+{
+	struct sandbox_limits lim;
+	struct sockaddr_un addr = {.sun_family = AF_UNIX};
+	pid_t dead = fork();
+
+	if (dead == 0)
+		_exit(0);
+	if (dead < 0 || waitpid(dead, NULL, 0) != dead)
+		return;
+	snprintf(addr.sun_path, sizeof addr.sun_path, "/tmp/criterion_%ld.sock",
+		 (long)dead);
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	bool made = fd >= 0 && bind(fd, (struct sockaddr *)&addr, sizeof addr) == 0 &&
+		    chown(addr.sun_path, 65534, 65534) == 0;
+	if (fd >= 0)
+		close(fd);
+	probe_limits(&lim, 20);
+	probe(c, sb, o->self_exe, "crash", &lim, SB_SIGNALED,
+	      "a run after a stale Criterion socket of another user");
+	bool gone = access(addr.sun_path, F_OK) != 0;
+	report(c, made && gone, "sandbox: a stale Criterion socket of another "
+	       "user is swept (or a runner with its pid would abort)",
+	       "%s is %s", addr.sun_path, made ? "still there" : "not made");
+	unlink(addr.sun_path);
+}
+
 static void check_sandbox(const struct selftest_opts *o, struct counts *c)
 {
 	struct sandbox sb;
@@ -331,6 +367,8 @@ static void check_sandbox(const struct selftest_opts *o, struct counts *c)
 			kill((pid_t)pid, SIGKILL);
 	}
 	sandbox_result_release(&res);
+	if (sb.drop)
+		check_stale_socket(o, c, &sb);
 	sandbox_close(&sb);
 }
 
