@@ -217,6 +217,11 @@ static void grade_exercise(struct run_state *st, size_t index, bool tests_only,
 		const struct part *part = &ex->parts[i];
 		if (part->kind != PART_TESTS)
 			continue;
+		if (!tests_only && opts->only_parts &&
+		    !strv_has(opts->only_parts, part->name)) {
+			set_str(&er->parts[i].message, "not graded in this check");
+			continue;
+		}
 		struct flavour *f = flavour_for(flavours, &n_flavours,
 						part_flavour(part));
 		if (!build(st, ex, f)) {

@@ -49,7 +49,8 @@ struct grade_opts {
 	int build_jobs;          /* make -j */
 	const char *only_ex;     /* grade just this exercise, or NULL */
 	/* Grade only these parts (selftest: what a mutant is about); other
-	 * parts are reported as not graded. NULL: all. */
+	 * parts are reported as not graded. The gate (other parts wait for
+	 * the tests) then counts only the tests parts named here. NULL: all. */
 	const struct strv *only_parts;
 	const char *work_root;   /* scratch space; a folder per run inside */
 	const char *supp;        /* valgrind suppressions, or NULL */

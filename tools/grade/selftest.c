@@ -387,6 +387,7 @@ struct st_job {
 	struct strv loses, keeps, parts;
 	char *buildroot;
 	char *work_root;
+	size_t seq;          /* the order it was listed in */
 };
 
 /* ---- Staging a mutant ------------------------------------------------------ */
@@ -748,6 +749,28 @@ static void add_job(struct st_job **jobs, size_t *n, const struct st_job *job)
 {
 	*jobs = xrealloc(*jobs, (*n + 1) * sizeof **jobs);
 	(*jobs)[(*n)++] = *job;
+	(*jobs)[*n - 1].seq = *n - 1;
+}
+
+/*
+ * The order the gradings start in: the longest first, so the last minutes
+ * do not find one grading running alone on an idle machine. Solutions
+ * grade every part; mutants a few; skeletons stop at failing tests. Later
+ * exercises build on earlier ones and have more to run.
+ */
+static int job_rank(const struct st_job *j)
+{
+	return j->kind == JOB_SOLUTION ? 0 : j->kind == JOB_MUTANT ? 1 : 2;
+}
+
+static int cmp_jobs(const void *a, const void *b)
+{
+	const struct st_job *x = a, *y = b;
+	if (job_rank(x) != job_rank(y))
+		return job_rank(x) - job_rank(y);
+	if (x->ex != y->ex)
+		return x->ex > y->ex ? -1 : 1; /* the catalogue's array, later first */
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
 int selftest_main(const struct catalogue *cat, const struct selftest_opts *o)
@@ -825,6 +848,8 @@ int selftest_main(const struct catalogue *cat, const struct selftest_opts *o)
 		free(mdir);
 	}
 
+	if (n > 1)
+		qsort(jobs, n, sizeof *jobs, cmp_jobs);
 	struct pool_job *pj = xcalloc(n + 1, sizeof *pj);
 	for (size_t i = 0; i < n; i++) {
 		pj[i].arg = &jobs[i];
