@@ -47,6 +47,12 @@
  * what that user already runs plus the cap, and is killed by process group.
  * HOTPATH_GRADE_SANDBOX=same-user forces that mode as root too.
  *
+ * Several uids share one /tmp, where Criterion's runner binds
+ * /tmp/criterion_<pid>.sock; a killed runner leaves its file, and a later
+ * runner of another uid that gets the same pid cannot remove it (the
+ * sticky bit) and aborts. As root, every run starts and ends by removing
+ * such files that no live runner can own.
+ *
  * The grader becomes a child subreaper (prctl), so orphans of sandboxed
  * programs are reparented to it and reaped, never left as zombies that
  * would count against the next run's process limit.
