@@ -302,9 +302,13 @@ static void check_stale_socket(const struct selftest_opts *o, struct counts *c,
 		    chown(addr.sun_path, 65534, 65534) == 0;
 	if (fd >= 0)
 		close(fd);
+	char *argv[] = {(char *)o->self_exe, "probe", "crash", NULL};
+	char *envp[] = {"HOTPATH_PROBE=1", "PATH=/usr/bin:/bin", PROBE_ASAN_OPTIONS,
+			NULL};
+	struct sandbox_result res;
 	probe_limits(&lim, 20);
-	probe(c, sb, o->self_exe, "crash", &lim, SB_SIGNALED,
-	      "a run after a stale Criterion socket of another user");
+	sandbox_run(sb, argv, envp, "/", &lim, &res);
+	sandbox_result_release(&res);
 	bool gone = access(addr.sun_path, F_OK) != 0;
 	report(c, made && gone, "sandbox: a stale Criterion socket of another "
 	       "user is swept (or a runner with its pid would abort)",
