@@ -255,17 +255,26 @@ static void probe_limits(struct sandbox_limits *lim, double wall)
 		lim->address_space = 0;
 }
 
-static void probe(struct counts *c, const struct sandbox *sb, const char *exe,
-		  const char *kind, const struct sandbox_limits *lim,
-		  enum sandbox_outcome want, const char *what)
+/* Run `grade probe KIND` (this very program) in the sandbox. */
+static void run_probe(const struct sandbox *sb, const char *exe,
+		      const char *kind, const struct sandbox_limits *lim,
+		      struct sandbox_result *res)
 {
 	char *argv[] = {(char *)exe, "probe", (char *)kind, NULL};
 	char *envp[] = {"HOTPATH_PROBE=1", "PATH=/usr/bin:/bin", PROBE_ASAN_OPTIONS,
 			NULL};
+
+	sandbox_run(sb, argv, envp, "/", lim, res);
+}
+
+static void probe(struct counts *c, const struct sandbox *sb, const char *exe,
+		  const char *kind, const struct sandbox_limits *lim,
+		  enum sandbox_outcome want, const char *what)
+{
 	struct sandbox_result res;
 	double start = now_monotonic();
 
-	sandbox_run(sb, argv, envp, "/", lim, &res);
+	run_probe(sb, exe, kind, lim, &res);
 	double took = now_monotonic() - start;
 	int left = sandbox_count(sb);
 	bool ok = res.outcome == want && left <= 0;
@@ -302,12 +311,9 @@ static void check_stale_socket(const struct selftest_opts *o, struct counts *c,
 		    chown(addr.sun_path, 65534, 65534) == 0;
 	if (fd >= 0)
 		close(fd);
-	char *argv[] = {(char *)o->self_exe, "probe", "crash", NULL};
-	char *envp[] = {"HOTPATH_PROBE=1", "PATH=/usr/bin:/bin", PROBE_ASAN_OPTIONS,
-			NULL};
 	struct sandbox_result res;
 	probe_limits(&lim, 20);
-	sandbox_run(sb, argv, envp, "/", &lim, &res);
+	run_probe(sb, o->self_exe, "crash", &lim, &res);
 	sandbox_result_release(&res);
 	bool gone = access(addr.sun_path, F_OK) != 0;
 	report(c, made && gone, "sandbox: a stale Criterion socket of another "
@@ -351,12 +357,9 @@ static void check_sandbox(const struct selftest_opts *o, struct counts *c)
 	      "a crash is named");
 
 	/* A child that left the process group with setsid() must die too. */
-	char *argv[] = {(char *)o->self_exe, "probe", "escape", NULL};
-	char *envp[] = {"HOTPATH_PROBE=1", "PATH=/usr/bin:/bin", PROBE_ASAN_OPTIONS,
-			NULL};
 	struct sandbox_result res;
 	probe_limits(&lim, 20);
-	sandbox_run(&sb, argv, envp, "/", &lim, &res);
+	run_probe(&sb, o->self_exe, "escape", &lim, &res);
 	long pid = strtol(text_str(&res.out), NULL, 10);
 	if (!sb.drop) {
 		printf("SKIP sandbox: a setsid() escapee is killed (only when root: "
